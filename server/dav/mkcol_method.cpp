@@ -1,5 +1,8 @@
 // MKCOL (RFC 4918 §9.3) and extended MKCOL (RFC 5689): a plain collection in
 // the file area, optionally with properties set in the same request.
+#include <optional>
+
+#include "server/dav/dead_property.h"
 #include "server/dav/errors.h"
 #include "server/dav/live_properties.h"
 #include "server/dav/member_rules.h"
@@ -13,9 +16,14 @@
 namespace dav {
 namespace {
 
+// Points into the parsed body, which must outlive it.
 struct MkcolRequest {
-  std::vector<const XmlElement*> properties;  // to set, excluding DAV:resourcetype
-  bool plain_collection = true;               // resourcetype is exactly <collection/>
+  struct Property {
+    const XmlElement* element;
+    std::string lang;  // xml:lang in scope
+  };
+  std::vector<Property> properties;  // to set, excluding DAV:resourcetype
+  bool plain_collection = true;      // resourcetype is exactly <collection/>
   const XmlElement* resourcetype = nullptr;
 };
 
@@ -25,10 +33,12 @@ base::Result<MkcolRequest> ReadExtendedMkcol(const XmlElement& root) {
     return base::Status(base::Code::kUnsupportedMediaType, "MKCOL bodies must be DAV:mkcol");
   }
   MkcolRequest request;
+  const std::string root_lang = LangInScope(root, "");
   for (const XmlElement& set : root.children) {
     if (!set.Is(kDavNs, "set")) continue;
     const XmlElement* prop = set.Child(kDavNs, "prop");
     if (!prop) return base::Status(base::Code::kBadRequest, "DAV:set without DAV:prop");
+    const std::string lang = LangInScope(*prop, LangInScope(set, root_lang));
     for (const XmlElement& property : prop->children) {
       if (property.Is(kDavNs, "resourcetype")) {
         request.resourcetype = &property;
@@ -36,27 +46,37 @@ base::Result<MkcolRequest> ReadExtendedMkcol(const XmlElement& root) {
           if (!type.Is(kDavNs, "collection")) request.plain_collection = false;
         }
       } else {
-        request.properties.push_back(&property);
+        request.properties.push_back({&property, lang});
       }
     }
   }
   return request;
 }
 
-// RFC 5689 §3.3: a failed extended MKCOL answers with the property statuses.
-Response MkcolFailure(const MkcolRequest& request, int failing_status) {
+// RFC 5689 §3.3: a failed extended MKCOL answers with the property statuses;
+// the property that failed names its precondition (RFC 4918 §16).
+Response MkcolFailure(const MkcolRequest& request) {
   std::string out;
   XmlWriter xml(&out);
   xml.StartDocumentRoot(kDavNs, "mkcol-response");
-  auto propstat = [&](const XmlElement* property, int status) {
+  auto propstat = [&](const XmlElement& property, std::string_view condition) {
     StartPropstat(xml);
-    xml.Empty(property->ns, property->name);
-    EndPropstat(xml, status);
+    xml.Empty(property.ns, property.name);
+    xml.End();  // prop
+    xml.TextElement(kDavNs, "status", StatusLine(condition.empty() ? 424 : 403));
+    if (!condition.empty()) {
+      xml.Start(kDavNs, "error");
+      xml.Empty(kDavNs, condition);
+      xml.End();
+    }
+    xml.End();  // propstat
   };
-  if (request.resourcetype) propstat(request.resourcetype, request.plain_collection ? 424 : failing_status);
-  for (const XmlElement* property : request.properties) {
-    bool protected_property = FindLiveProperty(property->ns, property->name) != nullptr;
-    propstat(property, protected_property ? failing_status : 424);
+  if (request.resourcetype) {
+    propstat(*request.resourcetype, request.plain_collection ? "" : "valid-resourcetype");
+  }
+  for (const MkcolRequest::Property& property : request.properties) {
+    bool is_protected = FindLiveProperty(property.element->ns, property.element->name) != nullptr;
+    propstat(*property.element, is_protected ? "cannot-modify-protected-property" : "");
   }
   xml.End();
   out += '\n';
@@ -70,6 +90,7 @@ Response HandleMkcol(const RequestContext& context, const Location& location) {
     return ErrorResponse(base::Status(base::Code::kMethodNotAllowed, "the collection exists"));
   }
   MkcolRequest mkcol;
+  std::optional<XmlElement> document;  // mkcol points into it
   if (!context.request.body.empty()) {
     const std::string* type = context.request.FindHeader("Content-Type");
     size_t first = context.request.body.find_first_not_of(" \t\r\n");
@@ -81,7 +102,8 @@ Response HandleMkcol(const RequestContext& context, const Location& location) {
     }
     auto body = ParseXmlBody(context);
     if (!body.ok()) return ErrorResponse(body.status());
-    auto parsed = ReadExtendedMkcol(body.value());
+    document = std::move(body.value());
+    auto parsed = ReadExtendedMkcol(*document);
     if (!parsed.ok()) return ErrorResponse(parsed.status());
     mkcol = std::move(parsed.value());
   }
@@ -96,11 +118,9 @@ Response HandleMkcol(const RequestContext& context, const Location& location) {
   }
   base::Status holds = CanHoldCollection(*parent);
   if (!holds.ok()) return ErrorResponse(holds);
-  if (!mkcol.plain_collection) {
-    return MkcolFailure(mkcol, 403);  // RFC 5689 §3.1: valid-resourcetype
-  }
-  for (const XmlElement* property : mkcol.properties) {
-    if (FindLiveProperty(property->ns, property->name)) return MkcolFailure(mkcol, 403);
+  if (!mkcol.plain_collection) return MkcolFailure(mkcol);
+  for (const MkcolRequest::Property& property : mkcol.properties) {
+    if (FindLiveProperty(property.element->ns, property.element->name)) return MkcolFailure(mkcol);
   }
   base::Status allowed = CheckWrite(tx, context, location, std::nullopt, LockScope::kMember,
                                     submitted.value());
@@ -114,9 +134,8 @@ Response HandleMkcol(const RequestContext& context, const Location& location) {
   resource.kind = storage::ResourceKind::kCollection;
   resource.is_collection = true;
   storage::Resource created = storage::InsertResource(tx, resource);
-  for (const XmlElement* property : mkcol.properties) {
-    storage::SetDeadProperty(tx, created.id,
-                             storage::DeadProperty{property->ns, property->name, SerializeXml(*property)});
+  for (const MkcolRequest::Property& property : mkcol.properties) {
+    storage::SetDeadProperty(tx, created.id, ToDeadProperty(*property.element, property.lang));
   }
   storage::TouchResource(tx, parent->id);
   tx.Commit();

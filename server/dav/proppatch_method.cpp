@@ -3,6 +3,7 @@
 // DAV:cannot-modify-protected-property and every other one with 424.
 #include <map>
 
+#include "server/dav/dead_property.h"
 #include "server/dav/errors.h"
 #include "server/dav/live_properties.h"
 #include "server/dav/method_support.h"
@@ -18,6 +19,7 @@ namespace {
 struct Instruction {
   bool remove = false;
   const XmlElement* property = nullptr;
+  std::string lang;  // xml:lang in scope at the property
 };
 
 base::Result<std::vector<Instruction>> ReadInstructions(const XmlElement& root) {
@@ -25,12 +27,14 @@ base::Result<std::vector<Instruction>> ReadInstructions(const XmlElement& root) 
     return base::Status(base::Code::kBadRequest, "the body is not a DAV:propertyupdate element");
   }
   std::vector<Instruction> instructions;
+  const std::string root_lang = LangInScope(root, "");
   for (const XmlElement& action : root.children) {
     if (action.ns != kDavNs || (action.name != "set" && action.name != "remove")) continue;
     const XmlElement* prop = action.Child(kDavNs, "prop");
     if (!prop) return base::Status(base::Code::kBadRequest, "set/remove without DAV:prop");
+    const std::string lang = LangInScope(*prop, LangInScope(action, root_lang));
     for (const XmlElement& property : prop->children) {
-      instructions.push_back({action.name == "remove", &property});
+      instructions.push_back({action.name == "remove", &property, lang});
     }
   }
   if (instructions.empty()) {
@@ -79,9 +83,7 @@ Response HandleProppatch(const RequestContext& context, const Location& location
       if (instruction.remove) {
         storage::RemoveDeadProperty(tx, target->id, property.ns, property.name);
       } else {
-        storage::SetDeadProperty(tx, target->id,
-                                 storage::DeadProperty{property.ns, property.name,
-                                                       SerializeXml(property)});
+        storage::SetDeadProperty(tx, target->id, ToDeadProperty(property, instruction.lang));
       }
     }
     tx.Commit();

@@ -32,12 +32,22 @@ base::Status LockedStatus(const std::set<std::string>& root_hrefs) {
                       base::Condition{std::string(kDavNs), "lock-token-submitted", inner});
 }
 
-// The lock tokens that apply to a resource (for If-header state tokens).
+// The lock tokens that apply to a resource, for If-header state tokens: its
+// own locks, its ancestors' depth-infinity locks, and its parent's locks of
+// any depth: a depth-0 lock on a collection guards adding and removing this
+// member, so a client that holds it may name it in an untagged list when it
+// adds one. RFC 4918 §10.4.1 would have that list tagged with the
+// collection's URL; we accept both rather than answer 412.
 std::vector<std::string> TokensCovering(storage::Transaction& tx, const Location& location) {
   std::vector<std::string> tokens;
-  for (const storage::Lock& lock :
-       storage::LocksInScope(tx, location.StoragePath(), location.AncestorStoragePaths(), false)) {
+  std::vector<std::string> ancestors = location.AncestorStoragePaths();
+  for (const storage::Lock& lock : storage::LocksInScope(tx, location.StoragePath(), ancestors, false)) {
     tokens.push_back(lock.token);
+  }
+  if (!ancestors.empty()) {
+    for (const storage::Lock& lock : storage::LocksRootedAt(tx, {ancestors.back()})) {
+      if (!lock.depth_infinity) tokens.push_back(lock.token);
+    }
   }
   return tokens;
 }

@@ -29,3 +29,23 @@ def alice(server):
 def bob(server):
     name, password = server.add_user()
     return server.client(name, password)
+
+
+@pytest.fixture(autouse=True)
+def server_survives(request):
+    """A test after which the shared server process is gone fails here, with
+    the log tail, and the server is started again on the same data, so one
+    crash does not turn every later test into "connection refused"."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("server")
+    yield
+    if server.proc is None or server.proc.poll() is None:
+        return
+    code, log = server.proc.returncode, server.logs()[-1500:]
+    server.proc = None
+    server.stdout.close()
+    server.stderr.close()
+    server.start()
+    pytest.fail(f"the server exited ({code}) during this test; restarted it. Log tail:\n{log}")
