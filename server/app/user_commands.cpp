@@ -98,7 +98,8 @@ int RunUserCommand(const Settings& settings, const std::vector<std::string>& wor
       return 1;
     }
     tx.Commit();
-    // Running servers forget cached credentials within auth_cache_ttl.
+    // Running servers compare the stored hash on every request: the old
+    // password stops working at once.
     std::cout << "password changed for " << words[1] << "\n";
     return 0;
   }

@@ -26,22 +26,29 @@ AuthResult Authenticator::Authenticate(std::string_view authorization,
     result.retry_after_seconds = throttle_.RetryAfterSeconds(credentials->user, client_address);
     return result;
   }
-  if (auto cached = cache_.Lookup(credentials->user, credentials->password)) {
-    result.outcome = AuthResult::Outcome::kOk;
-    result.account_id = cached->account_id;
-    result.account_name = credentials->user;
-    result.is_admin = cached->is_admin;
-    return result;
-  }
-
+  // The account row is read on every request (one indexed lookup): a
+  // deleted, disabled or re-created account, or a changed password, takes
+  // effect at once. The cache only spares the Argon2 hash.
   std::optional<storage::Account> account;
   try {
-    storage::Transaction tx = db_.Begin(storage::TxMode::kReadOnlySnapshot);
+    storage::Transaction tx = db_.Begin();
     account = storage::FindAccountByName(tx, credentials->user);
   } catch (const storage::DbError& error) {
     if (error.kind() != storage::DbError::Kind::kUnavailable) throw;
     result.outcome = AuthResult::Outcome::kUnavailable;
     return result;
+  }
+  if (account && !account->disabled) {
+    if (auto cached = cache_.Lookup(credentials->user, credentials->password)) {
+      if (cached->account_id == account->id && cached->password_hash == account->password_hash) {
+        result.outcome = AuthResult::Outcome::kOk;
+        result.account_id = account->id;
+        result.account_name = account->name;
+        result.is_admin = account->is_admin;
+        return result;
+      }
+      cache_.Invalidate(credentials->user);
+    }
   }
   // An unknown name costs one hash too, so response times do not reveal
   // which accounts exist.
@@ -53,7 +60,7 @@ AuthResult Authenticator::Authenticate(std::string_view authorization,
     return result;
   }
   throttle_.RecordSuccess(credentials->user, client_address);
-  cache_.Store(credentials->user, credentials->password, CachedLogin{account->id, account->is_admin});
+  cache_.Store(credentials->user, credentials->password, CachedLogin{account->id, account->is_admin, account->password_hash});
   result.outcome = AuthResult::Outcome::kOk;
   result.account_id = account->id;
   result.account_name = account->name;

@@ -1,6 +1,7 @@
 // HTTP Basic authentication of DAV requests against the accounts table:
-// throttled per account and per client address, with verified credentials
-// cached for a short time so a sync of many requests pays Argon2 once.
+// throttled per account and per client address. The account row is read on
+// every request; verified passwords are cached for a short time so a sync of
+// many requests pays Argon2 once.
 #pragma once
 
 #include <chrono>

@@ -36,6 +36,9 @@ namespace auth {
 struct CachedLogin {
   int64_t account_id = 0;
   bool is_admin = false;
+  // The stored hash the password was verified against: a hit counts only
+  // while the account still has this id and this hash (see Authenticator).
+  std::string password_hash;
 };
 
 class CredentialCache {

@@ -266,3 +266,42 @@ def pwd_uid(name):
 def _owner_name(path):
     import pwd
     return pwd.getpwuid(os.stat(path).st_uid).pw_name
+
+
+# -- process helpers (lifecycle tests: shutdown, kill -9, adoption) ---------
+
+def wait_until(predicate, timeout, interval=0.1):
+    """Calls `predicate` until it returns something true or `timeout`
+    seconds passed; returns its last value."""
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value or time.time() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+def postmaster_pid(pgdata):
+    """The pid in `pgdata`/postmaster.pid, or None without that file."""
+    try:
+        with open(os.path.join(pgdata, "postmaster.pid")) as f:
+            return abs(int(f.readline().strip()))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def postgres_processes(pgdata):
+    """Live (not zombie) processes whose working directory is `pgdata`: the
+    postmaster and every backend of that cluster chdir there."""
+    import psutil
+    real = os.path.realpath(pgdata)
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if process.cwd() == real:
+                found.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, OSError):
+            pass
+    return found
