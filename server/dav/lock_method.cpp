@@ -153,15 +153,8 @@ Response HandleLock(const RequestContext& context, const Location& location) {
 
   int status = 200;
   if (!target) {
-    storage::NewResource resource;
-    resource.owner_id = context.principal.id;
-    resource.parent_id = parent->id;
-    resource.path = path;
-    resource.name = location.rest.back();
-    resource.kind = storage::ResourceKind::kFile;
-    resource.content_type = ContentTypeOrDefault(context.request);
-    target = storage::InsertResource(tx, resource);
-    storage::TouchResource(tx, parent->id);
+    target = CreateMember(tx, context, location, *parent, storage::ResourceKind::kFile,
+                          ContentTypeOrDefault(context.request), "");
     status = 201;
   }
   storage::Lock lock;

@@ -68,6 +68,26 @@ storage::Transaction BeginWrite(const RequestContext& context) {
   return tx;
 }
 
+storage::Resource CreateMember(storage::Transaction& tx, const RequestContext& context,
+                               const Location& location, const storage::Resource& parent,
+                               storage::ResourceKind kind, const std::string& content_type,
+                               const std::string& content) {
+  storage::NewResource resource;
+  resource.owner_id = context.principal.id;
+  resource.parent_id = parent.id;
+  resource.path = location.StoragePath();
+  resource.name = location.rest.back();
+  resource.kind = kind;
+  resource.is_collection = kind == storage::ResourceKind::kCollection;
+  if (!resource.is_collection) {
+    resource.content_type = content_type;
+    resource.content = content;
+  }
+  storage::Resource created = storage::InsertResource(tx, resource);
+  storage::TouchResource(tx, parent.id);
+  return created;
+}
+
 std::string ContentTypeOrDefault(const Request& request) {
   const std::string* type = request.FindHeader("Content-Type");
   if (!type || base::Trim(*type).empty()) return "application/octet-stream";

@@ -45,6 +45,13 @@ std::optional<Node> ResolveNode(storage::Transaction& tx, const Location& locati
 // so lock checks and lock creation never interleave.
 storage::Transaction BeginWrite(const RequestContext& context);
 
+// Inserts the resource `location` names as a new member of `parent` (owned
+// by the caller) and marks the parent modified. Collections get no content.
+storage::Resource CreateMember(storage::Transaction& tx, const RequestContext& context,
+                               const Location& location, const storage::Resource& parent,
+                               storage::ResourceKind kind, const std::string& content_type,
+                               const std::string& content);
+
 // The content type a stored member gets when the client sent none.
 std::string ContentTypeOrDefault(const Request& request);
 

@@ -126,18 +126,11 @@ Response HandleMkcol(const RequestContext& context, const Location& location) {
                                     submitted.value());
   if (!allowed.ok()) return ErrorResponse(allowed);
 
-  storage::NewResource resource;
-  resource.owner_id = context.principal.id;
-  resource.parent_id = parent->id;
-  resource.path = location.StoragePath();
-  resource.name = location.rest.back();
-  resource.kind = storage::ResourceKind::kCollection;
-  resource.is_collection = true;
-  storage::Resource created = storage::InsertResource(tx, resource);
+  storage::Resource created =
+      CreateMember(tx, context, location, *parent, storage::ResourceKind::kCollection, "", "");
   for (const MkcolRequest::Property& property : mkcol.properties) {
     storage::SetDeadProperty(tx, created.id, ToDeadProperty(*property.element, property.lang));
   }
-  storage::TouchResource(tx, parent->id);
   tx.Commit();
   Response response = Response::Empty(201);
   response.SetHeader("Cache-Control", "no-cache");

@@ -46,16 +46,8 @@ Response HandlePut(const RequestContext& context, const Location& location) {
   if (target) {
     stored = storage::UpdateContent(tx, target->id, context.request.body, content_type);
   } else {
-    storage::NewResource resource;
-    resource.owner_id = context.principal.id;
-    resource.parent_id = parent->id;
-    resource.path = path;
-    resource.name = location.rest.back();
-    resource.kind = storage::ResourceKind::kFile;
-    resource.content_type = content_type;
-    resource.content = context.request.body;
-    stored = storage::InsertResource(tx, resource);
-    storage::TouchResource(tx, parent->id);
+    stored = CreateMember(tx, context, location, *parent, storage::ResourceKind::kFile,
+                          content_type, context.request.body);
   }
   tx.Commit();
 
